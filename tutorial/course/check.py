@@ -1,0 +1,15 @@
+"""Self-checks, one per exercise: ``check.<exercise>(your_function)``.
+
+Each prints one line when everything passes, or what failed with a small input,
+expected vs actual and a hint. A stub still raising NotImplementedError prints
+"not implemented yet". A check never raises.
+"""
+from .checking import run  # noqa: F401  (run(name, fn) returns the result for tests)
+
+# 01_tokenization
+from .topics.tokenization import word_tokenizer, count_pairs, merge_pair, bpe_tokenizer  # noqa: F401
+
+# 02_embeddings
+from .topics.embeddings import embed, positional_encoding  # noqa: F401
+
+# later topics append their import lines here, one block per notebook
