@@ -36,16 +36,18 @@ def embed(c, embed_fn):
 
 
 def _frequency_hint(out, d_model):
-    """Name the likely mistake when the values are wrong but the layout is right."""
-    pairs = d_model // 2
-    if out.shape[0] < 2 or pairs < 2:
-        return "PE[pos, 2i] = sin(pos / 10000**(2i/d_model)), PE[pos, 2i+1] = cos(same angle)"
-    angle = np.arctan2(out[1, 0:2 * pairs:2], out[1, 1:2 * pairs:2])  # angle of position 1, per pair
-    i = np.arange(pairs)
-    if np.allclose(angle, 10000.0 ** (-i / d_model), atol=1e-6):
-        return "the exponent uses i where it should use 2i: 10000 ** (2 * i / d_model)"
-    if np.allclose(angle, 10000.0 ** (2 * i / d_model), atol=1e-6):
-        return "the angle is pos / 10000**(2i/d_model): divide by the power, do not multiply"
+    """Name the likely mistake when the layout is right but the values are wrong."""
+    T = out.shape[0]
+    pos = np.arange(T, dtype=np.float64)[:, None]
+    i = np.arange((d_model + 1) // 2)
+    suspects = [  # (angle of the sine columns under a typical mistake, hint)
+        (pos / 10000.0 ** (i / d_model), "the exponent uses i where it should use 2i: 10000 ** (2 * i / d_model)"),
+        (pos * 10000.0 ** (2 * i / d_model),
+         "the angle is pos / 10000**(2i/d_model): divide by the power, do not multiply"),
+    ]
+    for angles, hint in suspects:
+        if np.allclose(out[:, 0::2], np.sin(angles), atol=1e-6):
+            return hint
     return ("column pair i uses the angle pos / 10000**(2i/d_model): print positional_encoding(3, 8)[1] "
             "and compare with the formula")
 
@@ -58,7 +60,8 @@ def positional_encoding(c, pe_fn):
         T, d, expected = case["T"], case["d_model"], case["pe"]
         odd = " (odd width: one more sine column than cosine columns)" if d % 2 else ""
         out = c.call(pe_fn, T, d, label=f"positional_encoding(T={T}, d_model={d})",
-                     hint="for odd d_model the sine columns 0::2 are one more than the cosine columns 1::2" if d % 2 else None)
+                     hint="for odd d_model there is one more sine column than cosine columns: "
+                          "pe[:, 0::2] has (d_model + 1) // 2 columns, pe[:, 1::2] has d_model // 2" if d % 2 else None)
         if isinstance(out, np.ndarray) and out.shape == (d, T) and T != d:
             c.fail("output shape", f"shape {(T, d)}", f"shape {out.shape}",
                    hint="positions and dimensions are transposed: rows are positions 0..T-1, columns dimensions")
@@ -72,6 +75,8 @@ def positional_encoding(c, pe_fn):
             elif np.allclose(row0[: (d + 1) // 2], 0) and np.allclose(row0[(d + 1) // 2:], 1):
                 hint = ("you concatenated [all sines, all cosines]; interleave them: "
                         "pe[:, 0::2] = sin, pe[:, 1::2] = cos")
+            elif d % 2 and np.allclose(row0[:-1], want0[:-1]):
+                hint = "for odd d_model the last column is sin (its index d_model - 1 is even), so row 0 ends in 0"
             elif not np.allclose(row0[0::2], 0):
                 hint = "the first row must be position 0 (sin 0 = 0): positions start at 0, not 1"
             else:
