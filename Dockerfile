@@ -46,7 +46,9 @@ RUN --mount=type=secret,id=extra_ca pip-install-locked /opt/venv /tmp/requiremen
  && rm /tmp/requirements.lock
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONPATH=/opt/course/lib
-# Offline JupyterLab: no news feed, no update check, no announcements.
+# Offline JupyterLab: no news feed, no update check, no announcements, no extension
+# manager asking PyPI: on the server side and in the browser.
+COPY scripts/image/jupyter_server_config.json /opt/venv/etc/jupyter/jupyter_server_config.d/course.json
 COPY scripts/image/jupyterlab-overrides.json /opt/venv/share/jupyter/lab/settings/overrides.json
 RUN jupyter labextension disable --level=sys_prefix "@jupyterlab/apputils-extension:announcements" >/dev/null
 
