@@ -61,6 +61,8 @@ COPY tutorial/course/ /opt/course/lib/course/
 # Root only: reference implementation, solution notebooks and the tests that prove
 # them (`docker run --user root IMAGE python -m pytest /opt/course/solutions`).
 COPY pytest.ini /opt/course/solutions/
+COPY hub_config/ /opt/course/solutions/hub_config/
+COPY scripts/ /opt/course/solutions/scripts/
 COPY tests/ /opt/course/solutions/tests/
 COPY tutorial/ /opt/course/solutions/tutorial/
 # Matplotlib's font cache, built once here instead of in every student's first kernel;

@@ -5,7 +5,7 @@ behind a TLS-inspecting proxy takes EXTRA_CA_BUNDLE from the environment).
 """
 import pytest
 
-from dockerutil import HUB_IMAGE, STUDENT_IMAGE, engine_available, run
+from .dockerutil import HUB_IMAGE, STUDENT_IMAGE, engine_available, run
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,8 @@ import uuid
 import pytest
 import requests
 
-from dockerutil import REPO, docker, free_port, run
-from hubclient import HubUser
+from .dockerutil import REPO, docker, free_port, run
+from .hubclient import HubUser
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 

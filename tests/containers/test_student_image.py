@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from dockerutil import REPO, docker, free_port, wait_healthy
+from .dockerutil import REPO, docker, free_port, wait_healthy
 
 pytestmark = pytest.mark.docker
 
