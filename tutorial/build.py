@@ -106,7 +106,10 @@ def expand_directives(lines, name):
         match = DIRECTIVE.match(line.strip())
         if match:
             try:
-                out.extend(object_source(match.group("target")))
+                source = object_source(match.group("target"))
+                if match.group("kind") == "given":  # full code in both versions
+                    source = apply_markers(source, "solution", name)
+                out.extend(source)
             except (ImportError, AttributeError) as exc:
                 raise SourceError(f"{name}: cannot include {match.group('target')}: {exc}") from exc
         elif line.strip().startswith("#|"):

@@ -6,6 +6,9 @@ expected vs actual and a hint. A stub still raising NotImplementedError prints
 """
 from .checking import run  # noqa: F401  (run(name, fn) returns the result for tests)
 
+# 00_welcome
+from .topics.welcome import normalise_rows  # noqa: F401
+
 # 01_tokenization
 from .topics.tokenization import word_tokenizer, count_pairs, merge_pair, bpe_tokenizer  # noqa: F401
 
