@@ -48,7 +48,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONPATH=/opt/course/lib
 # Offline JupyterLab: no news feed, no update check, no announcements, no extension
 # manager asking PyPI: on the server side and in the browser.
-COPY scripts/image/jupyter_server_config.json /opt/venv/etc/jupyter/jupyter_server_config.d/course.json
+COPY scripts/image/jupyter_lab_config.json /opt/venv/etc/jupyter/jupyter_lab_config.json
 COPY scripts/image/jupyterlab-overrides.json /opt/venv/share/jupyter/lab/settings/overrides.json
 RUN jupyter labextension disable --level=sys_prefix "@jupyterlab/apputils-extension:announcements" >/dev/null
 
