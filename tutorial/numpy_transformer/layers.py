@@ -60,7 +60,8 @@ def gelu(x):
     """
     ### BEGIN SOLUTION
     c = math.sqrt(2.0 / math.pi)  # Python float: keeps float32 input float32
-    return 0.5 * x * (1.0 + np.tanh(c * (x + 0.044715 * x**3)))
+    # x * x * x rather than x**3: NumPy computes a float power ~50x more slowly.
+    return 0.5 * x * (1.0 + np.tanh(c * (x + 0.044715 * x * x * x)))
     ### END SOLUTION
 
 
