@@ -21,8 +21,8 @@ course.plots.setup();
 # ## Your environment
 #
 # Run the cell below (Shift+Enter). It prints the versions of the only two libraries we
-# use, whether the course data is readable, and whether the network is reachable. The
-# course never needs the network: "offline" is fine.
+# use and whether the course data is readable. Everything the course needs is on this
+# machine: it works the same with no network at all.
 
 # %%
 course.environment.report()
