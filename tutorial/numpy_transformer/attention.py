@@ -8,10 +8,9 @@ Shapes used throughout:
   from each key ``j``.
 
 Weights are ``(d_in, d_out)`` matrices applied as ``x @ W + b``. Constants are Python
-floats (not NumPy float64 scalars) so that float32 inputs stay float32.
+floats (not NumPy float64 scalars) so that float32 inputs stay float32. Functions use
+only ``np`` and each other, so a notebook can include them one by one.
 """
-import math
-
 import numpy as np
 
 
@@ -98,7 +97,9 @@ def attention(q, k, v, mask=None):
     ### BEGIN SOLUTION
     d_head = q.shape[-1]
     # Scale by the width of one head: keeps score variance ~1 whatever d_head is.
-    scores = q @ np.swapaxes(k, -1, -2) / math.sqrt(d_head)
+    # d_head ** 0.5 is a Python float (np.sqrt would give a float64 scalar that
+    # turns float32 scores into float64).
+    scores = q @ np.swapaxes(k, -1, -2) / d_head**0.5
     if mask is not None:
         scores = np.where(mask, scores, -np.inf)  # exp(-inf) = 0: no weight at all
     weights = softmax(scores, axis=-1)

@@ -5,8 +5,6 @@ Every function takes ``dy``, the gradient of the loss with respect to the layer'
 to the layer's inputs and parameters. Shapes of gradients equal the shapes of the
 things they are gradients of.
 """
-import math
-
 import numpy as np
 
 
@@ -90,7 +88,7 @@ def gelu_backward(dy, x):
     np.ndarray, same shape: ``dy * gelu'(x)``.
     """
     ### BEGIN SOLUTION
-    c = math.sqrt(2.0 / math.pi)
+    c = (2.0 / np.pi) ** 0.5
     t = np.tanh(c * (x + 0.044715 * x * x * x))  # x * x * x: much faster than x**3
     # d/dx [0.5 x (1 + t)] = 0.5 (1 + t) + 0.5 x (1 - t^2) * c (1 + 3 * 0.044715 x^2)
     dgelu = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * c * (1.0 + 3 * 0.044715 * x * x)
@@ -139,7 +137,7 @@ def attention_backward(dout, q, k, v, weights):
         Same shapes as ``q``, ``k``, ``v``.
     """
     ### BEGIN SOLUTION
-    scale = 1.0 / math.sqrt(q.shape[-1])
+    scale = 1.0 / q.shape[-1] ** 0.5
     dweights = dout @ np.swapaxes(v, -1, -2)  # out = weights @ v
     dv = np.swapaxes(weights, -1, -2) @ dout
     dscores = softmax_backward(dweights, weights)  # scores = q @ k^T * scale

@@ -18,7 +18,8 @@ def sample_next(logits, rng, temperature=1.0, top_k=None):
         Divides the logits before the softmax: below 1 sharpens the distribution,
         above 1 flattens it. Must be > 0 (use ``np.argmax`` for greedy decoding).
     top_k : int, optional
-        Keep only the ``top_k`` highest logits (the others get probability 0).
+        Keep only the ``top_k`` highest logits (the others get probability 0; logits
+        equal to the k-th highest are kept too).
 
     Returns
     -------

@@ -94,6 +94,7 @@ def init_params(config, rng, dtype=np.float64):
     def ones(n):
         return np.ones(n, dtype=dtype)
 
+    ### BEGIN SOLUTION
     blocks = []
     for _ in range(config.n_layers):
         blocks.append({
@@ -108,6 +109,7 @@ def init_params(config, rng, dtype=np.float64):
         })
     return {"W_E": normal(config.vocab_size, d), "blocks": blocks,
             "ln_f_g": ones(d), "ln_f_b": zeros(d)}
+    ### END SOLUTION
 
 
 def flatten_params(params):
