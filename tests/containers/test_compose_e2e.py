@@ -26,11 +26,12 @@ SOLUTION = REPO / "tutorial" / "solutions" / "02_embeddings.ipynb"
 class Course:
     """One compose project of the course, isolated from any other on this machine."""
 
-    def __init__(self):
+    def __init__(self, **settings: str):
         self.name = f"tc-e2e-{uuid.uuid4().hex[:6]}"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {"COMPOSE_PROJECT_NAME": self.name, "COURSE_NAME": self.name, "COURSE_PORT": str(self.port)}
+        self.env = {"COMPOSE_PROJECT_NAME": self.name, "COURSE_NAME": self.name, "COURSE_PORT": str(self.port),
+                    **settings}
 
     def compose(self, *args, **kw):
         return run("docker", "compose", *args, env=self.env, **kw)
@@ -63,8 +64,8 @@ class Course:
 
 
 @pytest.fixture
-def course(images):
-    course = Course()
+def course(images, request):
+    course = Course(**getattr(request, "param", {}))
     try:
         yield course
     finally:
@@ -143,12 +144,16 @@ def test_compose_up_serves_the_course_and_keeps_edits_across_restarts(course, fi
     assert cells[-1]["source"] == "my notes: attention is all you need"
 
 
-def test_wrong_password_is_refused(course):
+@pytest.mark.parametrize("course", [{"COURSE_STUDENT_PASSWORD": "orion-nebula-m42", "COURSE_ADMIN_USERS": "hypatia"}],
+                         indirect=True)
+def test_passwords_from_the_shell_and_wrong_passwords(course):
+    """Settings given in the shell (or .env) reach the hub; wrong passwords are refused."""
     course.up()
-    mallory = HubUser(course.url, "mallory")
+    logs = course.hub_logs()
+    assert "orion-nebula-m42" not in logs, "a password the organiser set must not be printed"
+    HubUser(course.url, "grace").login("orion-nebula-m42")
     with pytest.raises(AssertionError, match="login as mallory failed"):
-        mallory.login("not-the-password")
+        HubUser(course.url, "mallory").login("not-the-password")
     # The admin's name cannot be taken with the student password.
-    student_pw, _ = read_passwords(course.hub_logs())
-    with pytest.raises(AssertionError, match="login as admin failed"):
-        HubUser(course.url, "admin").login(student_pw)
+    with pytest.raises(AssertionError, match="login as hypatia failed"):
+        HubUser(course.url, "hypatia").login("orion-nebula-m42")
