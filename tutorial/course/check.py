@@ -15,4 +15,13 @@ from .topics.tokenization import word_tokenizer, count_pairs, merge_pair, bpe_to
 # 02_embeddings
 from .topics.embeddings import embed, positional_encoding  # noqa: F401
 
+# 03_attention
+from .topics.attention import softmax, causal_mask, attention  # noqa: F401
+
+# 04_multi_head
+from .topics.attention import split_heads, merge_heads, multi_head_attention  # noqa: F401
+
+# 05_block
+from .topics.blocks import layer_norm, gelu, mlp, transformer_block  # noqa: F401
+
 # later topics append their import lines here, one block per notebook
