@@ -7,6 +7,8 @@ import pytest
 
 from .dockerutil import HUB_IMAGE, STUDENT_IMAGE, engine_available, run
 
+_FIGURES: dict[str, float] = {}
+
 
 @pytest.fixture(scope="session")
 def images():
@@ -17,10 +19,10 @@ def images():
             pytrace=False,
         )
     run("docker", "compose", "build", timeout=3000)
+    for kind, image in (("student", STUDENT_IMAGE), ("hub", HUB_IMAGE)):
+        size = int(run("docker", "image", "inspect", "-f", "{{.Size}}", image).stdout)
+        _FIGURES[f"{kind} image size, MB"] = round(size / 1e6)
     return {"student": STUDENT_IMAGE, "hub": HUB_IMAGE}
-
-
-_FIGURES: dict[str, float] = {}
 
 
 @pytest.fixture(scope="session")

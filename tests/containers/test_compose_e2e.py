@@ -86,7 +86,7 @@ def solution_cells() -> list[str]:
     return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
 
 
-def test_compose_up_serves_the_course_and_keeps_edits_across_restarts(course, figures):
+def test_compose_up_serves_the_course_and_keeps_edits_across_restarts(course, images, figures):
     figures["hub up (compose up -d to /hub/health), s"] = round(course.up(), 1)
 
     # Passwords were generated and printed once, clearly.
@@ -97,6 +97,9 @@ def test_compose_up_serves_the_course_and_keeps_edits_across_restarts(course, fi
     ada.login(student_pw)
     figures["login to ready server (first start, new volume), s"] = round(ada.start_server(), 1)
     assert "JupyterLab" in ada.open_lab()
+    # Pinned by image ID: a rebuild does not change what the hub gives new logins.
+    image_id = docker("image", "inspect", "-f", "{{.Id}}", images["student"]).stdout.strip()
+    assert docker("inspect", "-f", "{{.Image}}", f"{course.name}-ada").stdout.strip() == image_id
 
     listing = ada.api("GET", "/contents/tutorial").json()
     assert sorted(c["name"] for c in listing["content"] if c["name"].endswith(".ipynb")) == NOTEBOOKS
