@@ -41,7 +41,7 @@ def heatmap(values, title="", xlabel="", ylabel="", ax=None, cmap="RdBu_r"):
 MASKED_COLOUR = "#d9d9d9"
 
 
-def attention_pattern(weights, tokens=None, mask=None, ax=None, title="", colorbar=True):
+def attention_pattern(weights, tokens=None, mask=None, ax=None, title="", colorbar=True, legend=True):
     """Draw attention weights (rows = queries, columns = keys) on a fixed 0..1 scale.
 
     Cells where ``mask`` is False are drawn as *masked*: a separate grey with a legend
@@ -55,6 +55,9 @@ def attention_pattern(weights, tokens=None, mask=None, ax=None, title="", colorb
         Labels of the positions (used for both axes when seq_q == seq_k).
     mask : bool array, shape (seq_q, seq_k), optional
         True where a query may attend to a key (as returned by ``causal_mask``).
+    colorbar, legend : bool
+        Draw the colour bar and the "masked" legend entry (switch off for all but one
+        panel of a row of patterns).
     """
     import matplotlib.pyplot as plt
     import numpy as np
@@ -77,7 +80,7 @@ def attention_pattern(weights, tokens=None, mask=None, ax=None, title="", colorb
     ax.set_xlabel("key position (read from)")
     ax.set_ylabel("query position (reading)")
     ax.set_title(title)
-    if hidden.any():
+    if legend and hidden.any():
         ax.legend(handles=[Patch(facecolor=MASKED_COLOUR, edgecolor="grey", label="masked (may not attend)")],
                   loc="upper right", fontsize=8, framealpha=0.9)
     return ax

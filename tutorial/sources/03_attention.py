@@ -253,7 +253,8 @@ with needs(attention, causal_mask, softmax):
     mask = causal_mask(T)
     _, swapped = attention(k, q, v, mask)  # a bug: keys asked the questions
     fig, axes = plt.subplots(1, 2, figsize=(12, 5.5))
-    course.plots.attention_pattern(weights, tokens, mask, ax=axes[0], title="q @ k.T (correct)", colorbar=False)
+    course.plots.attention_pattern(weights, tokens, mask, ax=axes[0], title="q @ k.T (correct)",
+                                   colorbar=False, legend=False)
     course.plots.attention_pattern(swapped, tokens, mask, ax=axes[1], title="k @ q.T (swapped)")
     plt.tight_layout()
     plt.show()
