@@ -69,8 +69,7 @@ def attention_pattern(weights, tokens=None, mask=None, ax=None, title="", colorb
         _, ax = plt.subplots(figsize=(size + 1.5, size))
     hidden = np.zeros(weights.shape, dtype=bool) if mask is None else ~np.asarray(mask, dtype=bool)
     shown = np.ma.masked_array(weights, mask=hidden)
-    cmap = matplotlib.colormaps["viridis"].copy()
-    cmap.set_bad(MASKED_COLOUR)
+    cmap = matplotlib.colormaps["viridis"].with_extremes(bad=MASKED_COLOUR)
     image = ax.imshow(shown, cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest")
     if colorbar:
         ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="attention weight")

@@ -206,6 +206,7 @@ def _attention(c, attention_fn):
     out_m, w_m = _pair(c, c.call(attention_fn, q.copy(), k.copy(), v.copy(), mask.copy(), label=label),
                        "attention", None)
     c.shape(w_m, (T, T), hint="with a mask the shapes do not change")
+    c.shape(out_m, v.shape, hint="with a mask the shapes do not change")
     t = 2
     rng = np.random.default_rng(0)
     q2, k2, v2 = q.copy(), k.copy(), v.copy()
@@ -341,6 +342,7 @@ def _multi_head_attention(c, mha_fn):
     p2 = {name: value.copy() for name, value in p.items()}
     p2["W_q"][:, dh:2 * dh] += np.random.default_rng(0).normal(size=(D, dh))
     _, w2 = run(p2, label + f", then W_q[:, {dh}:{2 * dh}] (head 1's queries) changed")
+    c.shape(w2, (B, n, T, T), hint="weights: one (seq, seq) pattern per batch element and head")
     others = [h for h in range(n) if h != 1]
     if not (_same(np.asarray(w2)[:, others], w[:, others], atol=1e-10) and not _same(np.asarray(w2)[:, 1], w[:, 1])):
         c.fail(f"head independence: changing W_q[:, {dh}:{2 * dh}] changes head 1's pattern only",
