@@ -125,7 +125,7 @@ def login_message(settings: Settings, passwords: Passwords, reveal: frozenset[st
     return "\n".join([
         "",
         "=" * 72,
-        f"  The course hub is up:  http://<this machine>:{settings.port}/",
+        f"  The course hub: http://<this machine>:{settings.port}/",
         "",
         "  Students: any user name they like (e.g. their first name), and the",
         "            student password: "
