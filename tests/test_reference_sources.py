@@ -23,7 +23,7 @@ TEACHING_FUNCTIONS = [
     backprop.softmax_backward, backprop.attention_backward,
     model.ModelConfig, model.init_params, model.block_forward, model.block_backward,
     model.forward, model.cross_entropy, model.cross_entropy_backward, model.backward,
-    model.loss_and_grads, generate.sample_next, generate.generate, optim.adam_step,
+    model.loss_and_grads, generate.next_token_probs, generate.sample_next, generate.generate, optim.adam_step,
 ]
 
 

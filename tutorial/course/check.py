@@ -25,3 +25,6 @@ from .topics.attention import split_heads, merge_heads, multi_head_attention  # 
 from .topics.blocks import layer_norm, gelu, mlp, transformer_block  # noqa: F401
 
 # later topics append their import lines here, one block per notebook
+
+# 06_model
+from .topics.model import forward, next_token_probs, sample_next, generate  # noqa: F401

@@ -15,5 +15,5 @@ from .layers import layer_norm, gelu, mlp, transformer_block
 from .model import ModelConfig, init_params, forward, cross_entropy, backward, loss_and_grads
 from .optim import Adam, adam_step
 from .gradcheck import gradient_check
-from .generate import sample_next
+from .generate import next_token_probs, sample_next
 from .checkpoint import save_weights, load_weights

@@ -5,6 +5,37 @@ from .attention import softmax
 from .model import forward
 
 
+def next_token_probs(logits, temperature=1.0, top_k=None):
+    """Next-token probabilities from logits, with temperature and top-k.
+
+    Parameters
+    ----------
+    logits : np.ndarray, shape (..., vocab_size)
+        Scores for the next token; any leading axes (batch, position) are carried along.
+    temperature : float, optional
+        Divides the logits before the softmax: below 1 sharpens the distribution,
+        above 1 flattens it. Must be > 0 (as it approaches 0 all the probability goes to
+        the largest logit: greedy decoding).
+    top_k : int, optional
+        Keep only the ``top_k`` highest logits of every row; the others get probability
+        exactly 0 (logits equal to the k-th highest are kept too). None: keep all.
+
+    Returns
+    -------
+    np.ndarray of float64, shape (..., vocab_size)
+        Non-negative; sums to 1 along the last (vocabulary) axis.
+    """
+    if temperature <= 0:
+        raise ValueError("temperature must be > 0; use greedy decoding for temperature 0")
+    ### BEGIN SOLUTION
+    scaled = np.asarray(logits, dtype=np.float64) / temperature
+    if top_k is not None and top_k < scaled.shape[-1]:
+        kth_largest = np.sort(scaled, axis=-1)[..., -top_k, None]  # keepdims for broadcasting
+        scaled = np.where(scaled >= kth_largest, scaled, -np.inf)  # exp(-inf) = 0
+    return softmax(scaled, axis=-1)
+    ### END SOLUTION
+
+
 def sample_next(logits, rng, temperature=1.0, top_k=None):
     """Draw the next token id from a vector of logits.
 
@@ -15,25 +46,19 @@ def sample_next(logits, rng, temperature=1.0, top_k=None):
     rng : np.random.Generator
         The only source of randomness (same rng state -> same token).
     temperature : float, optional
-        Divides the logits before the softmax: below 1 sharpens the distribution,
-        above 1 flattens it. Must be > 0 (use ``np.argmax`` for greedy decoding).
+        See ``next_token_probs``. Must be > 0 (use ``np.argmax`` for greedy decoding).
     top_k : int, optional
-        Keep only the ``top_k`` highest logits (the others get probability 0; logits
-        equal to the k-th highest are kept too).
+        See ``next_token_probs``.
 
     Returns
     -------
     int
-        A token id in ``[0, vocab_size)``.
+        A token id in ``[0, vocab_size)``, drawn with probabilities
+        ``next_token_probs(logits, temperature, top_k)``.
     """
-    if temperature <= 0:
-        raise ValueError("temperature must be > 0; use greedy decoding for temperature 0")
     ### BEGIN SOLUTION
-    scaled = np.asarray(logits, dtype=np.float64) / temperature
-    if top_k is not None and top_k < scaled.size:
-        kth_largest = np.sort(scaled)[-top_k]
-        scaled = np.where(scaled >= kth_largest, scaled, -np.inf)
-    probs = softmax(scaled)
+    probs = next_token_probs(logits, temperature, top_k)
+    # One draw from the generator we were given: never np.random's hidden global state.
     return int(rng.choice(probs.size, p=probs))
     ### END SOLUTION
 
