@@ -28,3 +28,8 @@ from .topics.blocks import layer_norm, gelu, mlp, transformer_block  # noqa: F40
 
 # 06_model
 from .topics.model import forward, next_token_probs, sample_next, generate  # noqa: F401
+
+# 07_training
+from .topics.training import (cross_entropy, cross_entropy_backward, linear_backward, gelu_backward,  # noqa: F401
+                              layer_norm_backward, softmax_backward, attention_backward, backward,
+                              numerical_gradient, adam_step)
