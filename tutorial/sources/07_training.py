@@ -74,6 +74,13 @@ UNK = "<unk>"
 #| given numpy_transformer.model.init_params
 
 # %%
+BLOCK_KEYS = ("ln1_g", "ln1_b", "W_q", "b_q", "W_k", "b_k", "W_v", "b_v", "W_o", "b_o",
+              "ln2_g", "ln2_b", "W1", "b1", "W2", "b2")  # one block's parameters, in a fixed order
+
+# %%
+#| given numpy_transformer.model.flatten_params
+
+# %%
 #| given numpy_transformer.model.block_forward
 
 # %%
@@ -147,7 +154,9 @@ config = ModelConfig(vocab_size=tok.vocab_size, d_model=48, n_heads=2, n_layers=
 x_batch, y_batch = sample_batch(sentences, 4, config.max_seq_len, np.random.default_rng(0))
 print("inputs :", tok.decode(x_batch[0]))
 print("targets:", tok.decode(y_batch[0]))
-print(f"{len(sentences)} sentences, vocabulary V = {config.vocab_size}, batch {x_batch.shape}")
+n_params = sum(p.size for p in flatten_params(init_params(config, np.random.default_rng(0))).values())
+print(f"{len(sentences)} sentences, vocabulary V = {config.vocab_size}, batch {x_batch.shape}, "
+      f"model parameters {n_params}")
 
 # %% [markdown]
 # The untrained model's loss is close to ln V:
@@ -532,15 +541,8 @@ check.backward(backward)
 # ## The gradient check
 #
 # Now the real test: every parameter of a tiny two-block model, analytic gradient against
-# finite differences, in float64. The given helpers flatten the parameter dict into named
-# arrays and run the comparison for each of them.
-
-# %%
-BLOCK_KEYS = ("ln1_g", "ln1_b", "W_q", "b_q", "W_k", "b_k", "W_v", "b_v", "W_o", "b_o",
-              "ln2_g", "ln2_b", "W1", "b1", "W2", "b2")  # one block's parameters, in a fixed order
-
-# %%
-#| given numpy_transformer.model.flatten_params
+# finite differences, in float64. The given helpers run the comparison for each named
+# parameter array (`flatten_params`, given above, names them).
 
 # %%
 #| given numpy_transformer.model.loss_and_grads
@@ -622,7 +624,7 @@ with needs(adam_step):
 # ## Training
 #
 # The training loop: draw a batch, compute the loss and the gradients, let Adam update the
-# parameters. The learning rate rises for 50 steps and then decays (given below). Settings
+# parameters. The learning rate rises during a short warm-up and then decays (given below). Settings
 # are those of the shipped weights, except the number of steps: we train for a fraction of
 # them here, which takes a few seconds; set `STEPS` to the shipped run's number (printed in
 # the last section) to train fully.
