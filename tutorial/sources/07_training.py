@@ -624,16 +624,15 @@ with needs(adam_step):
 # ## Training
 #
 # The training loop: draw a batch, compute the loss and the gradients, let Adam update the
-# parameters. The learning rate rises during a short warm-up and then decays (given below). Settings
-# are those of the shipped weights, except the number of steps: we train for a fraction of
-# them here, which takes a few seconds; set `STEPS` to the shipped run's number (printed in
-# the last section) to train fully.
+# parameters. The learning rate rises during a short warm-up and then decays (given below). The
+# settings are those of the shipped weights, so your model ends up as good as theirs; the run
+# takes about 15 seconds. (In a hurry? Set `STEPS = 300` for a rougher model in a few seconds.)
 
 # %%
 #| given numpy_transformer.train.learning_rate
 
 # %%
-STEPS, LR, BATCH_SIZE, SEED = 600, 1e-2, 32, 0
+STEPS, LR, BATCH_SIZE, SEED = 1500, 1e-2, 32, 0
 losses = []
 with needs(cross_entropy, cross_entropy_backward, backward, linear_backward, gelu_backward,
            layer_norm_backward, softmax_backward, attention_backward, adam_step):
@@ -690,13 +689,15 @@ def class_accuracy(params):
 
 
 if losses:
-    for prompt in ["sirius is a class", "the sun is", "M31 is the", "class M stars are"]:
+    for prompt in ["sirius is a class", "betelgeuse is a class", "the sun is", "M31 is the"]:
         print(complete(my_params, prompt))
     print(f"spectral class right for {class_accuracy(my_params)} of {len(facts)} named stars after {STEPS} steps")
 
 # %% [markdown]
-# A short run learns the shape of the sentences first ("X is a class ? star .") and the
-# individual facts later. The shipped weights were trained the same way for longer.
+# Training learns the shape of the sentences first ("X is a class ? star .") and the
+# individual facts later: with fewer steps, the model writes fluent sentences with wrong
+# classes. The shipped weights below were trained by the same code; if you skipped the
+# exercises, they are your model.
 #
 # ## The shipped weights
 #
