@@ -115,7 +115,11 @@ with needs(normalise_rows):
 # |---|---|
 # | 01 · tokenization | a word tokenizer with `<unk>`, then byte-pair encoding from scratch |
 # | 02 · embeddings | token embeddings and sinusoidal positional encodings |
-# | later notebooks | attention, the transformer block, training and text generation |
+# | 03 · attention | a stable softmax, the causal mask, scaled dot-product attention |
+# | 04 · multi-head attention | head split and merge, several heads in one matrix product |
+# | 05 · the transformer block | layer norm, GELU, the MLP, the residual stream |
+# | 06 · the model | the complete decoder-only transformer, sampling and text generation |
+# | 07 · training | cross-entropy, backpropagation by hand, a gradient check, Adam, training |
 #
 # Each notebook runs on its own: building blocks from earlier notebooks are included as
 # given code, so a mistake in one notebook never blocks the next one.
