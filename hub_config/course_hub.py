@@ -7,6 +7,7 @@ Also a command: `course-logins` (in the hub image) prints how to log in again.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import sys
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ class Settings:
     admin_users: frozenset[str]
     student_password: str  # "" = generate on first start
     admin_password: str  # "" = generate on first start
-    mem_limit: str
+    mem_limit: int | None  # bytes
     cpu_limit: float | None
     port: str  # the host port, only for the login message
 
@@ -56,7 +57,7 @@ class Settings:
             admin_users=admins,
             student_password=env.get("COURSE_STUDENT_PASSWORD", ""),
             admin_password=env.get("COURSE_ADMIN_PASSWORD", ""),
-            mem_limit=get("COURSE_MEM_LIMIT", "2G"),
+            mem_limit=parse_size(get("COURSE_MEM_LIMIT", "2G"), "COURSE_MEM_LIMIT"),
             cpu_limit=cpu_limit,
             port=get("COURSE_PORT", "8000"),
         )
@@ -76,8 +77,28 @@ class Settings:
             )
         if self.student_password and self.student_password == self.admin_password:
             raise SettingsError("COURSE_STUDENT_PASSWORD and COURSE_ADMIN_PASSWORD must differ")
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,40}", self.name):
+            raise SettingsError(
+                f"COURSE_NAME={self.name!r} cannot name Docker networks and volumes; use lower-case "
+                "letters, digits, '-', '_' or '.' (e.g. COURSE_NAME=transformer-course)"
+            )
         if not self.admin_users:
             raise SettingsError("COURSE_ADMIN_USERS is empty; name at least one admin, e.g. COURSE_ADMIN_USERS=admin")
+
+
+_UNITS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
+
+
+def parse_size(text: str, variable: str) -> int | None:
+    """Bytes from a size as people write it for Docker: 512m, 2G, 1.5GB, 2GiB; "none" = no limit."""
+    if text.strip().lower() == "none":
+        return None
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?", text.strip().lower())
+    if not match or (match.group(2) == "" and float(match.group(1)) < 2**20):
+        raise SettingsError(
+            f"{variable}={text!r} is not a memory size; write it like 512M or 2G (none: no limit)"
+        )
+    return int(float(match.group(1)) * _UNITS[match.group(2)])
 
 
 @dataclass(frozen=True)
@@ -119,7 +140,7 @@ def login_message(settings: Settings, passwords: Passwords, reveal: frozenset[st
         if kind in reveal:
             return value
         if from_env:
-            return f"(your {env_var} from .env)"
+            return f"(your {env_var} from .env, {len(from_env)} characters)"
         return "(show it with: docker compose exec hub course-logins)"
 
     return "\n".join([

@@ -43,8 +43,12 @@ c.DockerSpawner.prefix = settings.name
 c.DockerSpawner.remove = True  # no stale containers: everything a student keeps is on the volume
 c.DockerSpawner.volumes = {f"{settings.name}-home-{{username}}": "/home/jovyan"}
 c.DockerSpawner.notebook_dir = "/home/jovyan"
-c.DockerSpawner.mem_limit = settings.mem_limit or None
+c.DockerSpawner.mem_limit = settings.mem_limit
 c.DockerSpawner.cpu_limit = settings.cpu_limit
+# A runaway loop or fork bomb in one notebook must not starve the whole class.
+c.DockerSpawner.extra_host_config = {"pids_limit": 512, "security_opt": ["no-new-privileges"]}
+print(f"course hub: students get {settings.student_image} = {image_id[:19]}; after a rebuild, "
+      "restart the hub to give new servers the new image", flush=True)
 c.Spawner.default_url = "/lab/tree/tutorial"
 # A whole class logging in at once queues on one Docker engine: give starts time.
 c.Spawner.start_timeout = 180

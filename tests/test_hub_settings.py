@@ -56,3 +56,20 @@ def test_login_message_reveals_only_what_was_just_generated(tmp_path):
     assert pw.admin in first and "orion-belt-42" not in first and "COURSE_STUDENT_PASSWORD" in first
     later = course_hub.login_message(s, pw, reveal=())
     assert pw.admin not in later and "course-logins" in later
+
+
+@pytest.mark.parametrize("text, size", [("2G", 2 * 2**30), ("2g", 2 * 2**30), ("512m", 512 * 2**20),
+                                         ("1.5GB", int(1.5 * 2**30)), ("2GiB", 2 * 2**30), ("none", None),
+                                         ("", 2 * 2**30)])
+def test_memory_limits_as_docker_users_write_them(text, size):
+    assert settings(COURSE_MEM_LIMIT=text).mem_limit == size
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"COURSE_MEM_LIMIT": "lots"}, "COURSE_MEM_LIMIT"),
+    ({"COURSE_MEM_LIMIT": "10"}, "COURSE_MEM_LIMIT"),
+    ({"COURSE_NAME": "BRK Test"}, "COURSE_NAME"),
+])
+def test_settings_that_would_break_every_login_stop_the_hub(env, message):
+    with pytest.raises(course_hub.SettingsError, match=message):
+        settings(**env)

@@ -44,7 +44,7 @@ def test_edited_file_is_never_overwritten_and_deleted_file_is_restored(course):
     report = sync_tutorial.sync(src, home)
     assert (home / "01.ipynb").read_text() == "my answers"
     assert (home / "02.ipynb").read_text() == "v1 of 02"
-    assert report == {"copied": ["02.ipynb"], "updated": [], "kept": ["01.ipynb"]}
+    assert report == {"copied": ["02.ipynb"], "updated": [], "kept": ["01.ipynb"], "failed": []}
 
 
 def test_untouched_file_gets_the_new_course_version(course):
@@ -77,10 +77,37 @@ def test_damaged_manifest_loses_nothing(course):
     assert json.loads((home / sync_tutorial.MANIFEST).read_text())["placed"]
 
 
-def test_unwritable_home_fails_with_what_to_do(course, capsys, monkeypatch):
+def test_home_of_another_user_fails_with_what_to_do(course, capsys, monkeypatch):
+    src, home = course
+    home.parent.mkdir(parents=True)
+    monkeypatch.setattr(sync_tutorial.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(sync_tutorial.os, "getuid", lambda: 4242)
+    assert sync_tutorial.main(["sync", str(src), str(home)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot write to" in err and "chown" in err
+
+
+def test_a_file_that_cannot_be_placed_does_not_stop_the_rest(course):
+    src, home = course
+    home.mkdir(parents=True)
+    (home / "01.ipynb").mkdir()  # a folder where a notebook belongs
+    report = sync_tutorial.sync(src, home)
+    assert report["failed"] and report["failed"][0].startswith("01.ipynb")
+    assert (home / "02.ipynb").read_text() == "v1 of 02"
+
+
+def test_tutorial_replaced_by_a_file_still_lets_the_server_start(course, capsys):
+    src, home = course
+    home.parent.mkdir(parents=True)
+    home.write_text("oops")
+    assert sync_tutorial.main(["sync", str(src), str(home)]) == 0
+    assert "is not a folder" in capsys.readouterr().err
+    assert home.read_text() == "oops"
+
+
+def test_read_only_home_says_so(course, capsys, monkeypatch):
     src, home = course
     home.parent.mkdir(parents=True)
     monkeypatch.setattr(sync_tutorial.os, "access", lambda path, mode: False)
     assert sync_tutorial.main(["sync", str(src), str(home)]) == 1
-    err = capsys.readouterr().err
-    assert "cannot write to" in err and "chown" in err
+    assert "read-only" in capsys.readouterr().err

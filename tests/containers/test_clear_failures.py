@@ -28,10 +28,14 @@ def test_hub_with_the_student_image_not_built(images):
     assert "does not exist" in line and "docker compose build" in line
 
 
-def test_hub_with_a_too_short_password(images):
-    line = hub_fails(images, "-v", "/var/run/docker.sock:/var/run/docker.sock",
-                     "-e", "COURSE_STUDENT_PASSWORD=short")
-    assert "COURSE_STUDENT_PASSWORD" in line and "at least 8" in line
+@pytest.mark.parametrize("setting, words", [
+    ("COURSE_STUDENT_PASSWORD=short", ["COURSE_STUDENT_PASSWORD", "at least 8"]),
+    ("COURSE_MEM_LIMIT=lots", ["COURSE_MEM_LIMIT", "512M or 2G"]),
+    ("COURSE_NAME=My Course", ["COURSE_NAME", "lower-case"]),
+])
+def test_hub_with_a_bad_setting(images, setting, words):
+    line = hub_fails(images, "-v", "/var/run/docker.sock:/var/run/docker.sock", "-e", setting)
+    assert all(word in line for word in words), line
 
 
 def test_start_hub_with_the_port_taken(images):
@@ -49,3 +53,8 @@ def test_start_hub_with_the_port_taken(images):
 def test_start_hub_without_an_engine():
     proc = run("scripts/start-hub", check=False, timeout=60, env={"DOCKER_HOST": "unix:///nonexistent.sock"})
     assert proc.returncode == 1 and "cannot reach the Docker engine" in proc.stderr
+
+
+def test_start_hub_with_a_port_that_is_not_a_number():
+    proc = run("scripts/start-hub", check=False, timeout=60, env={"COURSE_PORT": "80oo"})
+    assert proc.returncode == 1 and "is not a port number" in proc.stderr

@@ -161,3 +161,16 @@ def test_unwritable_bind_mount_fails_with_a_clear_message(images, container_name
             time.sleep(0.5)
         logs = docker("logs", container_name).stderr
         assert "cannot write to /home/jovyan" in logs and "chown" in logs
+
+
+def test_a_broken_tutorial_folder_never_blocks_the_server(images, volume):
+    """A student who replaced ~/tutorial by a file still gets a server, and is told why."""
+    image, name = images["student"], f"{volume}-c"
+    docker("run", "--rm", "-v", f"{volume}:/home/jovyan", "--entrypoint", "bash", image,
+           "-c", "echo oops > ~/tutorial")
+    try:
+        start(image, name, "-v", f"{volume}:/home/jovyan")
+        wait_healthy(name)
+        assert "is not a folder" in docker("logs", name).stderr
+    finally:
+        docker("rm", "-f", name, check=False)
