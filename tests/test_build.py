@@ -120,3 +120,20 @@ def test_malformed_sources_are_rejected():
         build.parse_percent("x = 1\n# %%\n")
     with pytest.raises(build.SourceError):
         build.expand_directives(["#| exercise numpy_transformer.no_such_thing"], "t")
+
+
+def test_notebooks_use_only_numpy_matplotlib_and_the_standard_library():
+    """The course promises NumPy and matplotlib only (plus `course`, its own helpers)."""
+    import ast
+
+    allowed = set(sys.stdlib_module_names) | {"numpy", "matplotlib", "course"}
+    for path in sorted((TUTORIAL / "notebooks").glob("*.ipynb")) + sorted((TUTORIAL / "solutions").glob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            tree = ast.parse("".join(cell["source"]))
+            for node in ast.walk(tree):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                    [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
+                for name in names:
+                    assert name.split(".")[0] in allowed, f"{path.name} imports {name}"
