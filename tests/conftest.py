@@ -12,3 +12,12 @@ TUTORIAL = REPO / "tutorial"
 
 if str(TUTORIAL) not in sys.path:
     sys.path.insert(0, str(TUTORIAL))
+
+
+def pytest_collection_modifyitems(items):
+    """Fast first: pure tests, then image tests, then the compose end-to-end tests,
+    so that a plain mistake fails in seconds, not after an image build."""
+    def stage(item):
+        return 2 if item.get_closest_marker("e2e") else 1 if item.get_closest_marker("docker") else 0
+
+    items.sort(key=stage)  # stable: keeps the file order within each stage
