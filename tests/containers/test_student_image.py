@@ -1,4 +1,5 @@
 """The student image, tested by running real containers (as jupyter/docker-stacks does)."""
+import os
 import re
 import tempfile
 import time
@@ -146,9 +147,10 @@ def test_empty_bind_mount_gets_the_tutorial(images, container_name):
         wait_healthy(container_name)
         assert home_listing(container_name) == NOTEBOOKS
         docker("rm", "-f", container_name)
-        # Files the container wrote belong to uid 1000; let the host clean up.
+        # Files the container wrote belong to uid 1000: remove them and give the folder
+        # back to whoever runs the tests, so that it can be deleted.
         docker("run", "--rm", "--user", "root", "-v", f"{home}:/mnt", "--entrypoint", "bash",
-               images["student"], "-c", "rm -rf /mnt/* /mnt/.[!.]*")
+               images["student"], "-c", f"rm -rf /mnt/* /mnt/.[!.]* && chown {os.getuid()}:{os.getgid()} /mnt")
 
 
 def test_unwritable_bind_mount_fails_with_a_clear_message(images, container_name):
