@@ -114,6 +114,16 @@ def top_k_after_softmax(logits, temperature=1.0, top_k=None):
     return np.where(_top_k(p, top_k) == -np.inf, 0.0, p)
 
 
+@wrong("next_token_probs", hint="ties: logits equal to the k-th highest are kept too")
+def top_k_drops_ties(logits, temperature=1.0, top_k=None):
+    scaled = np.asarray(logits, dtype=float) / temperature
+    if top_k is not None and top_k < scaled.shape[-1]:
+        drop = np.argsort(scaled, axis=-1)[..., :-top_k]
+        scaled = scaled.copy()
+        np.put_along_axis(scaled, drop, -np.inf, axis=-1)
+    return softmax(scaled, axis=-1)
+
+
 @wrong("next_token_probs", hint="divide by the temperature")
 def temperature_ignored(logits, temperature=1.0, top_k=None):
     return softmax(_top_k(np.asarray(logits, dtype=float), top_k), axis=-1)

@@ -163,6 +163,12 @@ class DecodesEachTokenSeparately(nt.BPETokenizer):
         return "".join(self.vocab[i].decode("utf-8", errors="replace") for i in ids)
 
 
+@wrong("bpe_tokenizer", hint='errors="replace"')
+class StrictDecode(nt.BPETokenizer):
+    def decode(self, ids):
+        return b"".join(self.vocab[i] for i in ids).decode("utf-8")
+
+
 @wrong("bpe_tokenizer", hint="never ascii/ignore")
 class AsciiLosesUnicode(nt.BPETokenizer):
     def encode(self, text):

@@ -64,6 +64,10 @@ def forward_data():
     }
 
 
+# the 2nd highest logit (2.0) occurs twice: top_k=2 keeps three tokens
+TIE_LOGITS = np.array([1.0, 3.0, 2.0, 0.5, 2.0])
+
+
 def next_token_probs_data(rng):
     logits = rng.normal(0.0, 2.0, size=(2, 3, 5))
     probs = {f"t{t:g}": G.next_token_probs(logits, temperature=t) for t in (1.0, 0.5, 2.0)}
@@ -72,6 +76,8 @@ def next_token_probs_data(rng):
         "probs": probs,
         "top2": G.next_token_probs(logits, top_k=2),
         "top3_t0.5": G.next_token_probs(logits, temperature=0.5, top_k=3),
+        "tie_logits": TIE_LOGITS,
+        "tie_top2": G.next_token_probs(TIE_LOGITS, top_k=2),
         "variants": {
             "t0.5_multiplied": G.next_token_probs(logits * 0.5),
             "t2_multiplied": G.next_token_probs(logits * 2.0),

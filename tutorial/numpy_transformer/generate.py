@@ -70,7 +70,8 @@ def generate(params, config, prompt_ids, max_new_tokens, rng, temperature=1.0, t
     Parameters
     ----------
     params : dict
-        Model parameters (see ``model.init_params``).
+        Model parameters: the dict made by ``init_params`` (``W_E``, ``blocks``,
+        ``ln_f_g``, ``ln_f_b``).
     config : ModelConfig
     prompt_ids : sequence of int
         At least one token.

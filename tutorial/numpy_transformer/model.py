@@ -81,7 +81,10 @@ def init_params(config, rng, dtype=np.float64):
     Returns
     -------
     dict
-        See the module docstring for the structure.
+        ``{"W_E": (vocab_size, d_model), "blocks": [...], "ln_f_g": (d_model,),
+        "ln_f_b": (d_model,)}``, with one dict per layer in ``blocks`` holding
+        ``ln1_g, ln1_b, W_q, b_q, W_k, b_k, W_v, b_v, W_o, b_o, ln2_g, ln2_b, W1, b1,
+        W2, b2`` (their shapes are in the code below).
     """
     d, m = config.d_model, config.d_mlp
 

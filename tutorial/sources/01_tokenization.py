@@ -225,7 +225,7 @@ check.bpe_tokenizer(BPETokenizer)
 # for k, pair in enumerate(self.merges):               # encode: earliest merge first
 #     ids = merge_pair(ids, pair, 256 + k)
 # ...
-# return b"".join(self.vocab[i] for i in ids).decode("utf-8", errors="surrogatepass")
+# return b"".join(self.vocab[i] for i in ids).decode("utf-8", errors="replace")
 # ```
 # </details>
 

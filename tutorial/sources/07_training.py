@@ -626,7 +626,10 @@ with needs(adam_step):
 # The training loop: draw a batch, compute the loss and the gradients, let Adam update the
 # parameters. The learning rate rises during a short warm-up and then decays (given below). The
 # settings are those of the shipped weights, so your model ends up as good as theirs; the run
-# takes about 15 seconds. (In a hurry? Set `STEPS = 300` for a rougher model in a few seconds.)
+# takes 15 to 40 seconds. (In a hurry? Set `STEPS = 300` for a rougher model in a few seconds.)
+# A good loss curve does not prove the gradients right: with the wrong embedding gradient
+# `dW_E[ids] += dx`, which loses repeated tokens, this run still reaches a good loss. That is
+# why the gradient check above matters.
 
 # %%
 #| given numpy_transformer.train.learning_rate

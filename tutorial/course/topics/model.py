@@ -198,6 +198,17 @@ def _next_token_probs(c, probs_fn):
               _arr(np.ones((2, 3))), _arr(top.sum(axis=-1)),
               hint="apply top-k to the logits (-np.inf) and then take the softmax, so it renormalises")
     c.close(top, e["top2"], "values with top_k=2", hint="softmax over the 2 largest logits of each row")
+    tie = e["tie_logits"]
+    tied = c.call(probs_fn, tie.copy(), top_k=2, label=f"next_token_probs({_arr(tie, 1)}, top_k=2)")
+    c.shape(tied, tie.shape, hint="top_k keeps the shape: the other tokens get probability 0")
+    tied = np.asarray(tied)
+    kept = e["tie_top2"] > 0
+    hint_ties = ("ties: logits equal to the k-th highest are kept too, so keep every logit "
+                 ">= np.sort(logits, axis=-1)[..., -top_k, None] instead of exactly k argsort indices")
+    if np.count_nonzero(tied[kept] > 0) < np.count_nonzero(kept):
+        c.fail("top_k=2 keeps every logit equal to the 2nd highest (ties)", _arr(e["tie_top2"]), _arr(tied),
+               hint=hint_ties)
+    c.close(tied, e["tie_top2"], "values with top_k=2 and a tie at the 2nd highest logit", hint=hint_ties)
     both = c.call(probs_fn, logits.copy(), temperature=0.5, top_k=3,
                   label="next_token_probs(logits, temperature=0.5, top_k=3)")
     c.close(both, e["top3_t0.5"], "values with temperature=0.5 and top_k=3",

@@ -167,6 +167,13 @@ def bpe_tokenizer(c, BPETokenizer):
             hint = "characters were lost: encode with text.encode('utf-8'), never ascii/ignore"
         c.equal(out, s, "decode(encode(s)) == s for any string", hint=hint)
 
+    for bad in ([255], [0x80], [0xE2, 0x98]):  # not valid UTF-8, e.g. ids sampled from a model
+        out = c.call(tok.decode, bad, label=f"tok.decode({bad})",
+                     hint='invalid UTF-8 must not raise: bytes.decode("utf-8", errors="replace")')
+        c.require(isinstance(out, str) and "\ufffd" in out, "invalid UTF-8 decodes to U+FFFD",
+                  expected="a str containing '\ufffd'", actual=repr(out),
+                  hint='decode with errors="replace" so invalid bytes become U+FFFD')
+
     ids = c.call(tok.encode, text, label="tok.encode(training text)")
     c.require(all(isinstance(i, int) and 0 <= i < size for i in ids), "ids are ints in [0, vocab_size)",
               actual=str(list(ids)[:20]), hint="return a plain list of Python ints")
