@@ -137,3 +137,31 @@ def test_notebooks_use_only_numpy_matplotlib_and_the_standard_library():
                     [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
                 for name in names:
                     assert name.split(".")[0] in allowed, f"{path.name} imports {name}"
+
+
+def test_checks_name_the_earlier_exercises_a_function_builds_on():
+    """`uses=` of each check must match what the solution's function really calls
+    (directly or through given code), so a stub or bug upstream is pointed at."""
+    import ast
+    import re
+
+    from course import checking
+
+    for path in sorted((TUTORIAL / "solutions").glob("*.ipynb")):
+        code = ["".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+        calls = {}
+        for cell in code:
+            for node in ast.parse(cell).body:
+                if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                    calls[node.name] = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} | \
+                        {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
+        checked = {m.group(2): m.group(1) for cell in code for m in re.finditer(r"check\.(\w+)\((\w+)", cell)}
+        for fn, name in checked.items():
+            seen, todo = set(), [fn]
+            while todo:
+                for callee in calls.get(todo.pop(), ()):
+                    if callee in calls and callee not in seen and callee != fn:
+                        seen.add(callee)
+                        todo.append(callee)
+            expected = {checked[f] for f in seen if f in checked}
+            assert set(checking.USES.get(name, ())) == expected, f"{path.name}: check.{name} uses {sorted(expected)}"

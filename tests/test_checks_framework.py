@@ -30,7 +30,15 @@ def test_stub_prints_not_implemented_and_does_not_raise(name, capsys):
 
     target = StubClass if name in {"word_tokenizer", "bpe_tokenizer"} else stub
     getattr(check, name)(target)
-    assert capsys.readouterr().out.strip() == f"… {name}: not implemented yet"
+    assert capsys.readouterr().out.strip().startswith(f"… {name}: not implemented yet")
+
+
+def test_a_check_names_the_earlier_exercises_its_function_uses(capsys):
+    check.attention(stub)
+    assert capsys.readouterr().out.strip() == "… attention: not implemented yet (it, or softmax it uses)"
+    check.multi_head_attention(lambda *args, **kwargs: None)
+    out = capsys.readouterr().out
+    assert "✘ multi_head_attention" in out and "this uses your split_heads and merge_heads" in out
 
 
 def test_other_exceptions_are_failures_with_type_and_message(capsys):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 REGISTRY = {}
+USES = {}  # exercise -> the earlier exercises a student's function calls
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 PASS, FAIL, TODO = "passed", "failed", "not implemented"
@@ -44,6 +45,7 @@ class CheckResult:
     expected: str = ""
     actual: str = ""
     hint: str = ""
+    uses: tuple = ()
 
     @property
     def ok(self):
@@ -55,6 +57,8 @@ class CheckResult:
             noun = "check" if self.passed == 1 else "checks"
             return f"✔ {self.name}: all {self.passed} {noun} passed"
         if self.status == TODO:
+            if self.uses:
+                return f"… {self.name}: not implemented yet (it, or {_either(self.uses)} it uses)"
             return f"… {self.name}: not implemented yet"
         lines = [f"✘ {self.name}: {self.prop}"]
         if self.call:
@@ -65,6 +69,9 @@ class CheckResult:
             lines.append(f"  actual:   {self.actual}")
         if self.hint:
             lines.append(f"  hint:     {self.hint}")
+        if self.uses:
+            lines.append(f"  note:     this uses your {_either(self.uses, 'and')}: "
+                         "if a check of those fails, fix that one first")
         if self.passed:
             lines.append(f"  ({self.passed} earlier checks passed)")
         return "\n".join(lines)
@@ -178,30 +185,41 @@ def _student_line(exc):
     return frames[-1].line if frames and frames[-1].line else ""
 
 
+def _either(names, word="or"):
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {word} {names[-1]}"
+
+
 def run(name, student_fn):
     """Run the check ``name`` on ``student_fn`` and return a CheckResult (prints nothing)."""
     checker = Checker(name)
+    uses = USES.get(name, ())
     try:
         REGISTRY[name](checker, student_fn)
     except NotImplementedError:
-        return CheckResult(name, TODO, checker.passed)
+        return CheckResult(name, TODO, checker.passed, uses=uses)
     except CheckFailed as failure:
         return CheckResult(name, FAIL, checker.passed, failure.prop, failure.call or "",
-                           failure.expected or "", failure.actual or "", failure.hint or "")
+                           failure.expected or "", failure.actual or "", failure.hint or "", uses)
     except Exception as exc:  # a crash outside Checker.call, e.g. the student returned None
         return CheckResult(name, FAIL, checker.passed, "raised an exception", checker.current_call,
                            "", f"{type(exc).__name__}: {exc}",
-                           "check the type and shape your function returns")
+                           "check the type and shape your function returns", uses)
     return CheckResult(name, PASS, checker.passed)
 
 
-def exercise(name):
-    """Register a check body ``f(checker, student_fn)``; return the public printing check."""
+def exercise(name, uses=()):
+    """Register a check body ``f(checker, student_fn)``; return the public printing check.
+
+    ``uses`` names the earlier exercises whose functions the student's function calls, so
+    that a failure (or a stub) there is not mistaken for a mistake in this one.
+    """
 
     def register(body):
         if name in REGISTRY:
             raise ValueError(f"check {name!r} registered twice")
         REGISTRY[name] = body
+        USES[name] = tuple(uses)
 
         @functools.wraps(body)
         def public(student_fn):

@@ -178,7 +178,7 @@ def _weights_hint(variants, weights, masked):
     return "weights = softmax(q @ k^T / sqrt(d_head)) along the last axis (the keys)"
 
 
-@exercise("attention")
+@exercise("attention", uses=('softmax',))
 def attention(c, attention_fn):
     """Check your attention function."""
     with np.errstate(all="ignore"):
@@ -307,7 +307,7 @@ def merge_heads(c, merge_fn):
 PARAM_NAMES = ["W_q", "b_q", "W_k", "b_k", "W_v", "b_v", "W_o", "b_o"]
 
 
-@exercise("multi_head_attention")
+@exercise("multi_head_attention", uses=('split_heads', 'merge_heads'))
 def multi_head_attention(c, mha_fn):
     """Check your multi_head_attention function."""
     with np.errstate(all="ignore"):

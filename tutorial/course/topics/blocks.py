@@ -119,7 +119,7 @@ def gelu(c, gelu_fn):
 
 # ---------------------------------------------------------------- MLP
 
-@exercise("mlp")
+@exercise("mlp", uses=('gelu',))
 def mlp(c, mlp_fn):
     """Check your mlp function."""
     e = data.expected("mlp")
@@ -142,7 +142,7 @@ def mlp(c, mlp_fn):
 
 # ---------------------------------------------------------------- transformer block
 
-@exercise("transformer_block")
+@exercise("transformer_block", uses=('layer_norm', 'gelu', 'mlp'))
 def transformer_block(c, block_fn):
     """Check your transformer_block function."""
     with np.errstate(all="ignore"):

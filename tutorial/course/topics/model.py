@@ -225,7 +225,7 @@ HINT_RNG = ("draw with the generator you are given, rng.choice(len(probs), p=pro
             "never with np.random's global functions")
 
 
-@exercise("sample_next")
+@exercise("sample_next", uses=('next_token_probs',))
 def sample_next(c, sample_fn):
     """Check your sample_next function."""
     e = data.expected("sample_next")
@@ -278,7 +278,7 @@ def sample_next(c, sample_fn):
 
 # ---------------------------------------------------------------- generate
 
-@exercise("generate")
+@exercise("generate", uses=('forward', 'next_token_probs', 'sample_next'))
 def generate(c, generate_fn):
     """Check your generate function (it uses your forward and sample_next)."""
     with np.errstate(all="ignore"):

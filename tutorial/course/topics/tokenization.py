@@ -145,7 +145,7 @@ def _replace(ids, pair, new_id):
     return out
 
 
-@exercise("bpe_tokenizer")
+@exercise("bpe_tokenizer", uses=('count_pairs', 'merge_pair'))
 def bpe_tokenizer(c, BPETokenizer):
     """Check your BPETokenizer class (train, encode, decode)."""
     e = data.expected("bpe_tokenizer")

@@ -216,7 +216,7 @@ def softmax_backward(c, fn):
             hint="dx = y * (dy - sum(dy * y, axis=-1, keepdims=True)): keepdims for broadcasting")
 
 
-@exercise("attention_backward")
+@exercise("attention_backward", uses=('softmax_backward',))
 def attention_backward(c, fn):
     """Check your attention_backward function (it uses your softmax_backward)."""
     for name, what in (("plain", "4 queries, 5 keys, no mask"), ("causal", "2 heads, causal mask")):
@@ -242,7 +242,7 @@ def attention_backward(c, fn):
 
 # ---------------------------------------------------------------- the whole model
 
-@exercise("backward")
+@exercise("backward", uses=('cross_entropy_backward', 'linear_backward', 'gelu_backward', 'layer_norm_backward', 'softmax_backward', 'attention_backward'))
 def backward(c, fn):
     """Check your backward function (it uses the given block_backward and your layer backward passes)."""
     e = data.expected("backward")
