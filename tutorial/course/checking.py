@@ -195,7 +195,10 @@ def run(name, student_fn):
     checker = Checker(name)
     uses = USES.get(name, ())
     try:
-        REGISTRY[name](checker, student_fn)
+        # Overflow or NaN in a student's code is reported as a failed property, not as
+        # a wall of RuntimeWarnings above the report.
+        with np.errstate(all="ignore"):
+            REGISTRY[name](checker, student_fn)
     except NotImplementedError:
         return CheckResult(name, TODO, checker.passed, uses=uses)
     except CheckFailed as failure:

@@ -19,11 +19,6 @@ HINT_BIASED = ("use the biased variance (divide by d, not d - 1): np.var(x, axis
 @exercise("layer_norm")
 def layer_norm(c, ln_fn):
     """Check your layer_norm function."""
-    with np.errstate(all="ignore"):
-        _layer_norm(c, ln_fn)
-
-
-def _layer_norm(c, ln_fn):
     e = data.expected("layer_norm")
     x, gamma, beta = e["x"], e["gamma"], e["beta"]
     d = x.shape[-1]
@@ -145,11 +140,6 @@ def mlp(c, mlp_fn):
 @exercise("transformer_block", uses=('layer_norm', 'gelu', 'mlp'))
 def transformer_block(c, block_fn):
     """Check your transformer_block function."""
-    with np.errstate(all="ignore"):
-        _transformer_block(c, block_fn)
-
-
-def _transformer_block(c, block_fn):
     e = data.expected("transformer_block")
     x, p, n = e["x"], e["params"], e["n_heads"]
     B, T, D = x.shape
